@@ -1,0 +1,37 @@
+// Training of the final GZSL and ZSL classifiers on enhanced features.
+
+#ifndef FE_TRAINING_FINAL_CLASSIFIER_H_
+#define FE_TRAINING_FINAL_CLASSIFIER_H_
+
+#include <torch/torch.h>
+
+#include "core/fe_model.h"
+
+namespace fe {
+
+struct FinalClassifierOptions {
+  int synthetic_per_class = 300;  // generated samples per unseen class
+  int epochs = 25;
+  int batch_size = 256;
+  double learning_rate = 1e-3;
+  double adam_beta1 = 0.5;
+};
+
+// Generates `synthetic_per_class` features for every unseen class with the
+// model's generator and trains, from fresh weights,
+//   - the GZSL classifier on f(x) of the real seen samples and the
+//     generated unseen samples, over every class of the table;
+//   - the ZSL classifier on f(x) of the generated unseen samples, over the
+//     unseen classes.
+// features: [N, d] preprocessed real seen samples; rows: [N] int64 class
+// table rows; semantics: [T, p] normalised class table; unseen_rows: [K2]
+// int64 table rows of the unseen classes. All on model.device().
+void TrainFinalClassifiers(FeModel& model, const torch::Tensor& features,
+                           const torch::Tensor& rows,
+                           const torch::Tensor& semantics,
+                           const torch::Tensor& unseen_rows,
+                           const FinalClassifierOptions& options);
+
+}  // namespace fe
+
+#endif  // FE_TRAINING_FINAL_CLASSIFIER_H_

@@ -1,0 +1,170 @@
+#include "training/train_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sys/resource.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/data/status_macros.h"
+#include "core/data/synthetic.h"
+#include "core/model_io.h"
+#include "core/snapshot/snapshot_store.h"
+#include "spdlog/spdlog.h"
+
+namespace fe {
+namespace {
+
+// Returns the peak resident set size of this process in MiB.
+double PeakRssMib() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+nlohmann::json MetricsToJson(const GzslMetrics& metrics) {
+  return {{"t1", metrics.t1}, {"u", metrics.u}, {"s", metrics.s},
+          {"h", metrics.h}};
+}
+
+void LogEpoch(const EpochStats& stats, int epochs) {
+  std::string line = absl::StrFormat(
+      "epoch %d/%d critic_loss=%.4f gp=%.4f adv=%.4f cls=%.4f dep=%.4f "
+      "rank=%.4f ins=%.4f rec=%.4f seconds=%.2f",
+      stats.epoch, epochs, stats.critic_loss, stats.gradient_penalty,
+      stats.adversarial_loss, stats.classification_loss,
+      stats.dependency_loss, stats.ranking_loss, stats.instance_loss,
+      stats.reconstruction_loss, stats.seconds);
+  if (stats.metrics) {
+    absl::StrAppendFormat(&line, " t1=%.4f u=%.4f s=%.4f h=%.4f",
+                          stats.metrics->t1, stats.metrics->u,
+                          stats.metrics->s, stats.metrics->h);
+  }
+  spdlog::info("{}", line);
+}
+
+absl::Status WriteMetricsJson(const std::string& path,
+                              const nlohmann::json& metrics) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) {
+    return absl::InternalError(absl::StrCat(
+        "cannot open --metrics_json file ", path, " for writing"));
+  }
+  out << metrics.dump(2) << "\n";
+  out.close();
+  if (!out) {
+    return absl::InternalError(
+        absl::StrCat("failed to write --metrics_json file ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCommand(const TrainCommand& command) {
+  if (command.data.empty()) {
+    return absl::InvalidArgumentError(
+        "--data is required: a dataset directory in the xlsa17 layout, or "
+        "'synthetic'");
+  }
+  if (command.snapshot_root.empty()) {
+    return absl::InvalidArgumentError(
+        "--snapshot_root is required: the directory of the snapshot store");
+  }
+  if (command.model.empty()) {
+    return absl::InvalidArgumentError(
+        "--model is required: the name to publish the snapshot under");
+  }
+  return command.options.Validate();
+}
+
+}  // namespace
+
+absl::StatusOr<Xlsa17Dataset> LoadTrainingData(const std::string& data,
+                                               const std::string& feature_file,
+                                               uint64_t seed) {
+  if (data == kSyntheticData) {
+    SyntheticOptions options;
+    options.seed = seed;
+    return MakeSyntheticDataset(options);
+  }
+  Xlsa17Options options;
+  options.feature_file = feature_file;
+  return LoadXlsa17(data, options);
+}
+
+absl::Status RunTrainCommand(const TrainCommand& command,
+                             const std::atomic<bool>* cancel) {
+  FE_RETURN_IF_ERROR(CheckCommand(command));
+  // Open the store first, so a bad --snapshot_root fails before training.
+  FE_ASSIGN_OR_RETURN(store,
+                      SnapshotStore::Create({.root = command.snapshot_root}));
+
+  FE_ASSIGN_OR_RETURN(dataset, LoadTrainingData(command.data,
+                                                command.feature_file,
+                                                command.options.seed));
+  if (command.validation) {
+    FE_ASSIGN_OR_RETURN(split,
+                        MakeValidationSplit(dataset, command.validation_holdout,
+                                            command.options.seed));
+    dataset = std::move(split);
+  }
+  spdlog::info("loaded dataset name={} samples={} d={} p={} classes={}",
+               dataset.name, dataset.num_samples, dataset.feature_dim,
+               dataset.attribute_dim, dataset.num_classes);
+
+  const int epochs = command.options.epochs;
+  FE_ASSIGN_OR_RETURN(
+      result, TrainFe(dataset, command.options,
+                      [epochs](const EpochStats& stats) {
+                        LogEpoch(stats, epochs);
+                      },
+                      cancel));
+
+  const GzslMetrics& m = result.final_metrics;
+  std::printf("final epoch %d: T1=%.2f%% U=%.2f%% S=%.2f%% H=%.2f%%\n",
+              epochs, 100 * m.t1, 100 * m.u, 100 * m.s, 100 * m.h);
+  if (command.options.eval_every > 0 && result.best_metrics) {
+    const GzslMetrics& b = *result.best_metrics;
+    std::printf(
+        "best H over evaluated epochs (epoch %d, CHOSEN ON THE TEST SET, "
+        "optimistic): T1=%.2f%% U=%.2f%% S=%.2f%% H=%.2f%%\n",
+        result.best_epoch, 100 * b.t1, 100 * b.u, 100 * b.s, 100 * b.h);
+  }
+  std::fflush(stdout);
+
+  nlohmann::json metadata = {
+      {"dataset", dataset.name},
+      {"produced_by",
+       {{"kind", "training"}, {"tool", "fe-train"},
+        {"data", command.data}, {"feature_file", command.feature_file},
+        {"validation", command.validation}}},
+      {"training_options", command.options.ToJson()},
+      {"metrics", MetricsToJson(m)},
+      {"train_seconds", result.seconds},
+      {"device", result.device}};
+  FE_ASSIGN_OR_RETURN(version, PublishFeModel(*store, command.model,
+                                              *result.model, metadata));
+  spdlog::info("published snapshot model={} version={} root={}",
+               command.model, version, command.snapshot_root);
+  std::printf("published %s version %lld\n", command.model.c_str(),
+              static_cast<long long>(version));
+
+  if (!command.metrics_json.empty()) {
+    nlohmann::json metrics = MetricsToJson(m);
+    metrics["version"] = version;
+    metrics["model"] = command.model;
+    metrics["epochs"] = epochs;
+    metrics["seconds"] = result.seconds;
+    metrics["peak_rss_mib"] = PeakRssMib();
+    metrics["device"] = result.device;
+    if (command.options.eval_every > 0 && result.best_metrics) {
+      nlohmann::json best = MetricsToJson(*result.best_metrics);
+      best["epoch"] = result.best_epoch;
+      best["selection"] = "chosen on the test set";
+      metrics["best_on_test"] = best;
+    }
+    FE_RETURN_IF_ERROR(WriteMetricsJson(command.metrics_json, metrics));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace fe
