@@ -45,7 +45,7 @@ struct FeModelConfig {
   int64_t core_dim = 0;              // size of E(x)
   int64_t projection_dim = 0;        // size of the contrastive projection
   int64_t decoder_hidden_dim = 0;
-  GeneratorOutput generator_output = GeneratorOutput::kSigmoid;
+  GeneratorOutput generator_output = GeneratorOutput::kRelu;
   FeatureLayout layout;
   SemanticNormalization semantic_normalization = SemanticNormalization::kL2;
 

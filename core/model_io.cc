@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/data/status_macros.h"
 #include "core/torch_status.h"
 
@@ -194,6 +195,12 @@ absl::Status LoadModule(const Snapshot& snapshot, const std::string& name,
         "snapshot ", snapshot.model, " version ", snapshot.version,
         " has no weight file ", name));
   }
+  // Module::load replaces parameters without comparing shapes, so record
+  // the shapes that the manifest's dimensions gave and compare afterwards.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> expected;
+  for (const auto& item : module->named_parameters()) {
+    expected.emplace_back(item.key(), item.value().sizes().vec());
+  }
   absl::Status status = RunTorch(absl::StrCat("loading ", name), [&] {
     std::istringstream stream(file->contents);
     torch::serialize::InputArchive archive;
@@ -201,6 +208,20 @@ absl::Status LoadModule(const Snapshot& snapshot, const std::string& name,
     module->load(archive);
     module->to(device);
   });
+  if (status.ok()) {
+    auto loaded = module->named_parameters();
+    for (const auto& [key, shape] : expected) {
+      const torch::Tensor* tensor = loaded.find(key);
+      if (tensor == nullptr || tensor->sizes().vec() != shape) {
+        status = absl::DataLossError(absl::StrCat(
+            "parameter ", key, " has shape [",
+            tensor == nullptr ? std::string("missing")
+                              : absl::StrJoin(tensor->sizes(), ", "),
+            "], expected [", absl::StrJoin(shape, ", "), "]"));
+        break;
+      }
+    }
+  }
   if (!status.ok()) {
     return absl::DataLossError(absl::StrCat(
         "snapshot ", snapshot.model, " version ", snapshot.version,

@@ -32,9 +32,11 @@
 
 namespace fe {
 
-// Output nonlinearity of the generator. Sigmoid matches features that
-// MinMax scaling maps to [0, 1]; ReLU matches raw non-negative CNN
-// features; None leaves the output linear.
+// Output nonlinearity of the generator. ReLU (the f-CLSWGAN choice)
+// matches non-negative features, scaled or not; Sigmoid (the CE-GZSL choice)
+// bounds outputs to (0, 1) but saturates where real features are exactly 0,
+// which stalled training in our runs on MinMax-scaled features; None leaves
+// the output linear.
 enum class GeneratorOutput { kSigmoid, kRelu, kNone };
 
 absl::StatusOr<GeneratorOutput> ParseGeneratorOutput(const std::string& name);
@@ -45,7 +47,7 @@ struct GeneratorOptions {
   int64_t noise_dim = 0;      // nz; the reference implementations use p
   int64_t hidden_dim = 4096;  // the reference value for d = 2048
   int64_t feature_dim = 0;    // d
-  GeneratorOutput output = GeneratorOutput::kSigmoid;
+  GeneratorOutput output = GeneratorOutput::kRelu;
 };
 
 class GeneratorImpl : public torch::nn::Module {

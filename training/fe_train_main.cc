@@ -63,7 +63,7 @@ ABSL_FLAG(int64_t, projection_dim, 0,
           "Size of the contrastive projection; 0 = max(d/4, 16).");
 ABSL_FLAG(int64_t, decoder_hidden, 0,
           "Decoder hidden units; 0 = min(2d, 4096).");
-ABSL_FLAG(std::string, generator_output, "sigmoid",
+ABSL_FLAG(std::string, generator_output, "relu",
           "Generator output activation: sigmoid, relu or none.");
 ABSL_FLAG(std::string, adversarial, "wgan-gp",
           "Adversarial objective: wgan-gp (Wasserstein critic with gradient "

@@ -82,7 +82,13 @@ absl::StatusOr<Xlsa17Dataset> LoadTrainingData(const std::string& data,
                                                const std::string& feature_file,
                                                uint64_t seed) {
   if (data == kSyntheticData) {
+    // The embedded default: the AWA2-sized synthetic benchmark at d = 128
+    // (the VGGish size), small enough to train in about a minute on CPU.
+    // At noise 1.0 a nearest-class-mean classifier gets about 0.83 of the
+    // seen test samples right, so the task is learnable but not trivial.
     SyntheticOptions options;
+    options.feature_dim = 128;
+    options.noise_std = 1.0;
     options.seed = seed;
     return MakeSyntheticDataset(options);
   }
@@ -143,8 +149,6 @@ absl::Status RunTrainCommand(const TrainCommand& command,
       {"device", result.device}};
   FE_ASSIGN_OR_RETURN(version, PublishFeModel(*store, command.model,
                                               *result.model, metadata));
-  spdlog::info("published snapshot model={} version={} root={}",
-               command.model, version, command.snapshot_root);
   std::printf("published %s version %lld\n", command.model.c_str(),
               static_cast<long long>(version));
 

@@ -84,7 +84,7 @@ struct TrainOptions {
   int64_t core_dim = 0;
   int64_t projection_dim = 0;
   int64_t decoder_hidden_dim = 0;
-  GeneratorOutput generator_output = GeneratorOutput::kSigmoid;
+  GeneratorOutput generator_output = GeneratorOutput::kRelu;
   AdversarialLoss adversarial_loss = AdversarialLoss::kWassersteinGp;
   RealPair real_pair = RealPair::kVirtualSemantics;
 

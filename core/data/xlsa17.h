@@ -97,8 +97,8 @@ struct Xlsa17Splits {
   std::optional<std::vector<float>> original_attributes;
   // [num_classes] names, or "class_<k+1>" when the file has none.
   std::vector<std::string> class_names;
-  // 0-based sample indices of each split. Only the feature file knows the
-  // sample count, so they are checked for being integers >= 0 but not
+  // 0-based sample indices of each split. The sample count is in the
+  // feature file, so they are checked for being integers >= 0 but not
   // against an upper bound.
   std::vector<int64_t> trainval;
   std::vector<int64_t> test_seen;
