@@ -52,7 +52,8 @@ absl::StatusOr<ClassKind> ParseClassKind(const std::string& name) {
 
 absl::StatusOr<std::unique_ptr<FeModel>> FeModel::Create(
     const FeModelConfig& config, FeatureScaler scaler,
-    std::vector<ClassEntry> classes, torch::Device device) {
+    SemanticScaler semantic_scaler, std::vector<ClassEntry> classes,
+    torch::Device device) {
   const std::pair<const char*, int64_t> dims[] = {
       {"feature_dim", config.feature_dim},
       {"attribute_dim", config.attribute_dim},
@@ -75,6 +76,16 @@ absl::StatusOr<std::unique_ptr<FeModel>> FeModel::Create(
         scaler.scale.size(), " scales, expected feature_dim=",
         config.feature_dim));
   }
+  if (semantic_scaler.kind == SemanticNormalization::kStandardizeL2 &&
+      (static_cast<int64_t>(semantic_scaler.offset.size()) !=
+           config.attribute_dim ||
+       static_cast<int64_t>(semantic_scaler.scale.size()) !=
+           config.attribute_dim)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "semantic scaler has ", semantic_scaler.offset.size(),
+        " offsets and ", semantic_scaler.scale.size(),
+        " scales, expected attribute_dim=", config.attribute_dim));
+  }
   int seen = 0;
   int unseen = 0;
   for (const ClassEntry& entry : classes) {
@@ -94,13 +105,16 @@ absl::StatusOr<std::unique_ptr<FeModel>> FeModel::Create(
         " unseen classes, expected at least one of each"));
   }
   return std::unique_ptr<FeModel>(
-      new FeModel(config, std::move(scaler), std::move(classes), device));
+      new FeModel(config, std::move(scaler), std::move(semantic_scaler),
+                  std::move(classes), device));
 }
 
 FeModel::FeModel(const FeModelConfig& config, FeatureScaler scaler,
+                 SemanticScaler semantic_scaler,
                  std::vector<ClassEntry> classes, torch::Device device)
     : config_(config),
       scaler_(std::move(scaler)),
+      semantic_scaler_(std::move(semantic_scaler)),
       classes_(std::move(classes)),
       device_(device) {
   for (const ClassEntry& entry : classes_) {
@@ -131,17 +145,21 @@ FeModel::FeModel(const FeModelConfig& config, FeatureScaler scaler,
   zsl_classifier_->to(device_);
 }
 
-torch::Tensor FeModel::NormalizedSemantics() const {
-  const int64_t rows = static_cast<int64_t>(classes_.size());
-  torch::Tensor table = torch::empty({rows, config_.attribute_dim});
+torch::Tensor ClassTableTensor(const std::vector<ClassEntry>& classes) {
+  const int64_t rows = static_cast<int64_t>(classes.size());
+  const int64_t dim =
+      rows > 0 ? static_cast<int64_t>(classes[0].semantic_vector.size()) : 0;
+  torch::Tensor table = torch::empty({rows, dim}, torch::kFloat32);
   float* data = table.data_ptr<float>();
   for (int64_t k = 0; k < rows; ++k) {
-    std::copy(classes_[k].semantic_vector.begin(),
-              classes_[k].semantic_vector.end(),
-              data + k * config_.attribute_dim);
+    std::copy(classes[k].semantic_vector.begin(),
+              classes[k].semantic_vector.end(), data + k * dim);
   }
-  return NormalizeSemantics(table, config_.semantic_normalization)
-      .to(device_);
+  return table;
+}
+
+torch::Tensor FeModel::NormalizedSemantics() const {
+  return semantic_scaler_.Apply(ClassTableTensor(classes_)).to(device_);
 }
 
 torch::Tensor FeModel::Preprocess(const torch::Tensor& raw) const {

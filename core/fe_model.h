@@ -47,8 +47,6 @@ struct FeModelConfig {
   int64_t decoder_hidden_dim = 0;
   GeneratorOutput generator_output = GeneratorOutput::kRelu;
   FeatureLayout layout;
-  SemanticNormalization semantic_normalization = SemanticNormalization::kL2;
-
   // Returns the width of f(x).
   int64_t EnhancedDim() const {
     return layout.Width(feature_dim, attribute_dim, core_dim);
@@ -64,10 +62,12 @@ class FeModel {
   // a class table without seen or without unseen classes.
   static absl::StatusOr<std::unique_ptr<FeModel>> Create(
       const FeModelConfig& config, FeatureScaler scaler,
-      std::vector<ClassEntry> classes, torch::Device device);
+      SemanticScaler semantic_scaler, std::vector<ClassEntry> classes,
+      torch::Device device);
 
   const FeModelConfig& config() const { return config_; }
   const FeatureScaler& scaler() const { return scaler_; }
+  const SemanticScaler& semantic_scaler() const { return semantic_scaler_; }
   const std::vector<ClassEntry>& classes() const { return classes_; }
   torch::Device device() const { return device_; }
 
@@ -111,10 +111,12 @@ class FeModel {
 
  private:
   FeModel(const FeModelConfig& config, FeatureScaler scaler,
-          std::vector<ClassEntry> classes, torch::Device device);
+          SemanticScaler semantic_scaler, std::vector<ClassEntry> classes,
+          torch::Device device);
 
   FeModelConfig config_;
   FeatureScaler scaler_;
+  SemanticScaler semantic_scaler_;
   std::vector<ClassEntry> classes_;
   torch::Device device_;
   std::vector<int32_t> gzsl_class_ids_;
@@ -129,6 +131,10 @@ class FeModel {
   mutable LinearClassifier gzsl_classifier_{nullptr};
   mutable LinearClassifier zsl_classifier_{nullptr};
 };
+
+// Returns the raw semantic vectors of `classes` as [K, p] float32 on the
+// CPU, in table order. Every entry must have the same length.
+torch::Tensor ClassTableTensor(const std::vector<ClassEntry>& classes);
 
 // Samples are split into chunks of this many rows for inference, which
 // bounds the memory of a forward pass over a whole test split.

@@ -130,11 +130,6 @@ absl::StatusOr<FeModelConfig> ConfigFromJson(const json& manifest) {
                       GetBool(arch, "use_virtual_semantics", "architecture"));
   FE_ASSIGN_OR_RETURN(use_core,
                       GetBool(arch, "use_core_features", "architecture"));
-  FE_ASSIGN_OR_RETURN(normalization_name,
-                      GetString(prep, "semantic_normalization",
-                                "preprocessing"));
-  FE_ASSIGN_OR_RETURN(normalization,
-                      ParseSemanticNormalization(normalization_name));
   config.feature_dim = feature_dim;
   config.attribute_dim = attribute_dim;
   config.noise_dim = noise_dim;
@@ -145,7 +140,6 @@ absl::StatusOr<FeModelConfig> ConfigFromJson(const json& manifest) {
   config.generator_output = output;
   config.layout.use_virtual_semantics = use_virtual;
   config.layout.use_core_features = use_core;
-  config.semantic_normalization = normalization;
   return config;
 }
 
@@ -161,6 +155,24 @@ absl::StatusOr<FeatureScaler> ScalerFromJson(const json& manifest) {
   if (kind == FeatureScaling::kNone) return scaler;
   FE_ASSIGN_OR_RETURN(offset, GetFloats(prep, "offset", "preprocessing"));
   FE_ASSIGN_OR_RETURN(scale, GetFloats(prep, "scale", "preprocessing"));
+  scaler.offset = std::move(offset);
+  scaler.scale = std::move(scale);
+  return scaler;
+}
+
+absl::StatusOr<SemanticScaler> SemanticScalerFromJson(const json& manifest) {
+  const json empty = json::object();
+  const json& prep =
+      manifest.contains("preprocessing") ? manifest["preprocessing"] : empty;
+  FE_ASSIGN_OR_RETURN(kind_name, GetString(prep, "semantic_normalization",
+                                           "preprocessing"));
+  FE_ASSIGN_OR_RETURN(kind, ParseSemanticNormalization(kind_name));
+  SemanticScaler scaler;
+  scaler.kind = kind;
+  if (kind != SemanticNormalization::kStandardizeL2) return scaler;
+  FE_ASSIGN_OR_RETURN(offset,
+                      GetFloats(prep, "semantic_offset", "preprocessing"));
+  FE_ASSIGN_OR_RETURN(scale, GetFloats(prep, "semantic_scale", "preprocessing"));
   scaler.offset = std::move(offset);
   scaler.scale = std::move(scale);
   return scaler;
@@ -249,7 +261,9 @@ absl::StatusOr<std::pair<json, std::vector<SnapshotFile>>> SerializeFeModel(
       {"offset", model.scaler().offset},
       {"scale", model.scaler().scale},
       {"semantic_normalization",
-       SemanticNormalizationName(model.config().semantic_normalization)}};
+       SemanticNormalizationName(model.semantic_scaler().kind)},
+      {"semantic_offset", model.semantic_scaler().offset},
+      {"semantic_scale", model.semantic_scaler().scale}};
   json classes = json::array();
   for (const ClassEntry& entry : model.classes()) {
     classes.push_back({{"id", entry.id},
@@ -299,8 +313,10 @@ absl::StatusOr<std::unique_ptr<FeModel>> LoadFeModel(const Snapshot& snapshot,
   }
   FE_ASSIGN_OR_RETURN(config, ConfigFromJson(manifest));
   FE_ASSIGN_OR_RETURN(scaler, ScalerFromJson(manifest));
+  FE_ASSIGN_OR_RETURN(semantic_scaler, SemanticScalerFromJson(manifest));
   FE_ASSIGN_OR_RETURN(classes, ClassesFromJson(manifest));
   FE_ASSIGN_OR_RETURN(model, FeModel::Create(config, std::move(scaler),
+                                             std::move(semantic_scaler),
                                              std::move(classes), device));
   absl::Status status =
       LoadModule(snapshot, kGeneratorFile, model->generator(), device);

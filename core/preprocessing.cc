@@ -19,12 +19,22 @@ absl::StatusOr<SemanticNormalization> ParseSemanticNormalization(
     const std::string& name) {
   if (name == "l2") return SemanticNormalization::kL2;
   if (name == "none") return SemanticNormalization::kNone;
+  if (name == "standardize-l2") return SemanticNormalization::kStandardizeL2;
   return absl::InvalidArgumentError(absl::StrCat(
-      "invalid semantic normalization '", name, "': expected l2 or none"));
+      "invalid semantic normalization '", name,
+      "': expected l2, standardize-l2 or none"));
 }
 
 std::string SemanticNormalizationName(SemanticNormalization normalization) {
-  return normalization == SemanticNormalization::kL2 ? "l2" : "none";
+  switch (normalization) {
+    case SemanticNormalization::kL2:
+      return "l2";
+    case SemanticNormalization::kStandardizeL2:
+      return "standardize-l2";
+    case SemanticNormalization::kNone:
+      return "none";
+  }
+  return "none";
 }
 
 FeatureScaler FeatureScaler::Fit(FeatureScaling kind,
@@ -64,11 +74,35 @@ torch::Tensor FeatureScaler::Apply(const torch::Tensor& features) const {
   return (features - offset_tensor) * scale_tensor;
 }
 
-torch::Tensor NormalizeSemantics(const torch::Tensor& semantics,
-                                 SemanticNormalization normalization) {
-  if (normalization == SemanticNormalization::kNone) return semantics;
-  torch::Tensor norms = semantics.norm(2, 1, /*keepdim=*/true);
-  return semantics / torch::where(norms > 0, norms, torch::ones_like(norms));
+SemanticScaler SemanticScaler::Fit(SemanticNormalization kind,
+                                   const torch::Tensor& semantics) {
+  SemanticScaler scaler;
+  scaler.kind = kind;
+  if (kind != SemanticNormalization::kStandardizeL2) return scaler;
+  torch::Tensor cpu = semantics.to(torch::kCPU, torch::kFloat64);
+  torch::Tensor mean = cpu.mean(0);
+  torch::Tensor std = cpu.std(0, /*unbiased=*/false);
+  torch::Tensor scale = torch::where(std > 0, 1.0 / std, torch::ones_like(std))
+                            .to(torch::kFloat32)
+                            .contiguous();
+  mean = mean.to(torch::kFloat32).contiguous();
+  const int64_t dim = mean.size(0);
+  scaler.offset.assign(mean.data_ptr<float>(), mean.data_ptr<float>() + dim);
+  scaler.scale.assign(scale.data_ptr<float>(), scale.data_ptr<float>() + dim);
+  return scaler;
+}
+
+torch::Tensor SemanticScaler::Apply(const torch::Tensor& semantics) const {
+  if (kind == SemanticNormalization::kNone) return semantics;
+  torch::Tensor table = semantics;
+  if (kind == SemanticNormalization::kStandardizeL2) {
+    const int64_t dim = static_cast<int64_t>(offset.size());
+    torch::Tensor offset_tensor = torch::tensor(offset).view({1, dim});
+    torch::Tensor scale_tensor = torch::tensor(scale).view({1, dim});
+    table = (table - offset_tensor) * scale_tensor;
+  }
+  torch::Tensor norms = table.norm(2, 1, /*keepdim=*/true);
+  return table / torch::where(norms > 0, norms, torch::ones_like(norms));
 }
 
 }  // namespace fe

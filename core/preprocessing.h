@@ -26,6 +26,11 @@ enum class SemanticNormalization {
   kNone,
   // Each class vector divided by its L2 norm; all-zero vectors stay zero.
   kL2,
+  // Each dimension standardised to zero mean and unit variance over the
+  // class table the model was trained with, then each vector L2-normalised.
+  // For attributes of mixed units (one-hot types next to positions in
+  // metres), where plain L2 lets the largest unit dominate.
+  kStandardizeL2,
 };
 
 absl::StatusOr<FeatureScaling> ParseFeatureScaling(const std::string& name);
@@ -47,9 +52,21 @@ struct FeatureScaler {
   torch::Tensor Apply(const torch::Tensor& features) const;
 };
 
-// Returns `semantics` ([K, p] float32) normalised row by row.
-torch::Tensor NormalizeSemantics(const torch::Tensor& semantics,
-                                 SemanticNormalization normalization);
+// The class semantic vector transform: an optional per-dimension affine
+// map a' = (a - offset) * scale, then the row normalisation of `kind`.
+struct SemanticScaler {
+  SemanticNormalization kind = SemanticNormalization::kL2;
+  std::vector<float> offset;  // [attribute_dim]; empty unless standardising
+  std::vector<float> scale;   // [attribute_dim]; empty unless standardising
+
+  // Fits the transform on the class table `semantics` ([K, p] float32). A
+  // dimension that is constant over the table gets scale 1.
+  static SemanticScaler Fit(SemanticNormalization kind,
+                            const torch::Tensor& semantics);
+
+  // semantics: [K, p] float32 on the CPU. Returns [K, p] float32.
+  torch::Tensor Apply(const torch::Tensor& semantics) const;
+};
 
 }  // namespace fe
 

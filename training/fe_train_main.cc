@@ -104,7 +104,8 @@ ABSL_FLAG(int, eval_every, 0,
 ABSL_FLAG(std::string, feature_scaling, "minmax",
           "Feature preprocessing fitted on trainval: minmax or none.");
 ABSL_FLAG(std::string, semantic_norm, "l2",
-          "Class semantic vector normalisation: l2 or none.");
+          "Class semantic vector normalisation: l2, standardize-l2 "
+          "(per-dimension z-score over the class table, then l2) or none.");
 
 // Runtime.
 ABSL_FLAG(std::string, device, "auto",

@@ -131,9 +131,12 @@ absl::Status RunTrainCommand(const TrainCommand& command,
   if (command.options.eval_every > 0 && result.best_metrics) {
     const GzslMetrics& b = *result.best_metrics;
     std::printf(
-        "best H over evaluated epochs (epoch %d, CHOSEN ON THE TEST SET, "
-        "optimistic): T1=%.2f%% U=%.2f%% S=%.2f%% H=%.2f%%\n",
-        result.best_epoch, 100 * b.t1, 100 * b.u, 100 * b.s, 100 * b.h);
+        "best H over evaluated epochs (epoch %d, %s): "
+        "T1=%.2f%% U=%.2f%% S=%.2f%% H=%.2f%%\n",
+        result.best_epoch,
+        command.validation ? "chosen on the validation split"
+                           : "CHOSEN ON THE TEST SET, optimistic",
+        100 * b.t1, 100 * b.u, 100 * b.s, 100 * b.h);
   }
   std::fflush(stdout);
 
@@ -163,7 +166,9 @@ absl::Status RunTrainCommand(const TrainCommand& command,
     if (command.options.eval_every > 0 && result.best_metrics) {
       nlohmann::json best = MetricsToJson(*result.best_metrics);
       best["epoch"] = result.best_epoch;
-      best["selection"] = "chosen on the test set";
+      best["selection"] = command.validation
+                              ? "chosen on the validation split"
+                              : "chosen on the test set";
       metrics["best_on_test"] = best;
     }
     FE_RETURN_IF_ERROR(WriteMetricsJson(command.metrics_json, metrics));

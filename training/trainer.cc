@@ -159,9 +159,12 @@ absl::Status FeTrainer::Setup() {
 
   torch::Tensor raw = GatherFeatures(dataset_, dataset_.trainval);
   FeatureScaler scaler = FeatureScaler::Fit(options_.feature_scaling, raw);
+  std::vector<ClassEntry> classes = BuildClassTable(dataset_);
+  SemanticScaler semantic_scaler = SemanticScaler::Fit(
+      options_.semantic_normalization, ClassTableTensor(classes));
   FE_ASSIGN_OR_RETURN(model, FeModel::Create(config_, std::move(scaler),
-                                             BuildClassTable(dataset_),
-                                             device_));
+                                             std::move(semantic_scaler),
+                                             std::move(classes), device_));
   model_ = std::move(model);
 
   // Class id -> table row and -> position among the seen classes.
@@ -239,6 +242,16 @@ void FeTrainer::PretrainSeenClassifier() {
   }
   // C stays frozen from here on: L_cls trains G through it, never C itself.
   for (auto& p : seen_classifier_->parameters()) p.requires_grad_(false);
+
+  torch::NoGradGuard no_grad;
+  torch::Tensor loss = ClassificationLoss(seen_classifier_(data_.features),
+                                          data_.seen_positions);
+  torch::Tensor accuracy =
+      seen_classifier_(data_.features).argmax(1).eq(data_.seen_positions)
+          .to(torch::kFloat64).mean();
+  spdlog::info("pretrained seen-class classifier train_loss={:.4f} "
+               "train_accuracy={:.4f}",
+               Value(loss), Value(accuracy));
 }
 
 void FeTrainer::CriticStep(LossSums& sums) {
@@ -306,7 +319,8 @@ void FeTrainer::GeneratorStep(const torch::Tensor& batch, LossSums& sums) {
 
   torch::Tensor fake = generator(a, Noise(batch_size));
   const bool virtual_pair = options_.real_pair == RealPair::kVirtualSemantics;
-  torch::Tensor virtual_real = semantic(x);
+  torch::Tensor virtual_real;
+  if (virtual_pair || options_.ranking_weight > 0) virtual_real = semantic(x);
 
   torch::Tensor total = torch::zeros({}, x.options());
   if (options_.adversarial_weight > 0) {
@@ -513,7 +527,6 @@ FeModelConfig ResolveArchitecture(const Xlsa17Dataset& dataset,
   config.decoder_hidden_dim = pick(options.decoder_hidden_dim, hidden);
   config.generator_output = options.generator_output;
   config.layout = LayoutOf(options.variant);
-  config.semantic_normalization = options.semantic_normalization;
   if (critic_hidden_dim != nullptr) {
     *critic_hidden_dim = pick(options.critic_hidden_dim, hidden);
   }
