@@ -45,7 +45,8 @@ TEST(FeTrainCli, TrainsPublishesAndWritesMetrics) {
   CommandResult result = RunFeTrain(
       "--data synthetic --snapshot_root " + dir + "/snapshots --model demo "
       "--epochs 1 --batch_size 128 --critic_steps 1 --pretrain_epochs 2 "
-      "--n_syn 20 --classifier_epochs 2 --device cpu --metrics_json " +
+      "--n_syn 20 --classifier_epochs 2 --device cpu --threads 1 "
+      "--metrics_json " +
       metrics_path);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("epoch 1/1"));
@@ -98,7 +99,7 @@ TEST(FeTrainCli, CudaWithoutCudaFailsWithAdvice) {
   const std::string dir = testing::MakeTempDir("fe-train-cli");
   CommandResult result = RunFeTrain(
       "--data synthetic --snapshot_root " + dir + " --model m --epochs 1 "
-      "--device cuda");
+      "--threads 1 --device cuda");
   if (result.exit_code == 0) {
     GTEST_SKIP() << "this LibTorch has CUDA, so --device=cuda succeeded";
   }

@@ -28,8 +28,8 @@ Xlsa17Dataset SmallDataset(uint64_t seed = 3) {
   options.trainval_per_class = 30;
   options.test_seen_per_class = 10;
   options.test_unseen_per_class = 20;
-  // Nearest-class-mean accuracy on test_seen is about 0.8 at this noise.
-  options.noise_std = 1.0;
+  // Low noise, so that a few epochs separate the classes well.
+  options.noise_std = 0.5;
   options.seed = seed;
   absl::StatusOr<Xlsa17Dataset> dataset = MakeSyntheticDataset(options);
   EXPECT_TRUE(dataset.ok()) << dataset.status();
@@ -51,7 +51,9 @@ TrainOptions SmallOptions() {
   options.classifier_epochs = 10;
   options.classifier_batch_size = 32;
   options.device = "cpu";
-  options.threads = 2;
+  // One thread: ctest runs test binaries in parallel, and oversubscribed
+  // OpenMP threads slow LibTorch down by an order of magnitude.
+  options.threads = 1;
   options.seed = 11;
   return options;
 }
@@ -102,16 +104,36 @@ TEST_F(TrainerTest, OtherSeedGivesOtherRun) {
             second->epochs.back().critic_loss);
 }
 
-TEST_F(TrainerTest, LearnsBetterThanChance) {
-  TrainOptions options = SmallOptions();
-  options.epochs = 8;
-  absl::StatusOr<TrainResult> result = TrainFe(dataset(), options);
+TEST(Trainer, LearnsBetterThanChance) {
+  // Zero-shot transfer needs enough seen classes to learn the map from
+  // class vectors to features: this is the 40 + 10 class benchmark that
+  // `fe-train --data synthetic` uses.
+  SyntheticOptions synthetic;
+  synthetic.feature_dim = 128;
+  synthetic.noise_std = 1.0;
+  synthetic.seed = 3;
+  absl::StatusOr<Xlsa17Dataset> dataset = MakeSyntheticDataset(synthetic);
+  ASSERT_TRUE(dataset.ok()) << dataset.status();
+
+  TrainOptions options;
+  options.epochs = 6;
+  options.batch_size = 64;
+  options.generator_learning_rate = 1e-3;
+  options.critic_learning_rate = 1e-3;
+  options.classification_weight = 1.0;
+  options.real_pair = RealPair::kClassSemantics;
+  options.pretrain_epochs = 10;
+  options.synthetic_per_class = 100;
+  options.classifier_epochs = 10;
+  options.device = "cpu";
+  options.threads = 1;
+  absl::StatusOr<TrainResult> result = TrainFe(*dataset, options);
   ASSERT_TRUE(result.ok()) << result.status();
-  // Chance is 1/4 for ZSL and 1/12 for GZSL.
-  EXPECT_GT(result->final_metrics.t1, 0.5);
+  // Chance is 1/10 for ZSL and 1/50 for GZSL.
+  EXPECT_GT(result->final_metrics.t1, 0.3);
   EXPECT_GT(result->final_metrics.s, 0.5);
-  EXPECT_GT(result->final_metrics.u, 0.1);
-  EXPECT_GT(result->final_metrics.h, 0.15);
+  EXPECT_GT(result->final_metrics.u, 0.05);
+  EXPECT_GT(result->final_metrics.h, 0.1);
 }
 
 TEST_F(TrainerTest, ZeroWeightsSwitchLossesOff) {

@@ -90,6 +90,10 @@ ABSL_FLAG(int, pretrain_epochs, 20,
 ABSL_FLAG(double, pretrain_lr, 1e-3,
           "Adam learning rate of the seen-class classifier.");
 ABSL_FLAG(int, n_syn, 300, "Generated features per unseen class.");
+ABSL_FLAG(int, n_syn_seen, 0,
+          "Generated features per seen class added to the GZSL classifier's "
+          "training set, so that looking generated does not mean unseen; "
+          "0 = real seen samples only.");
 ABSL_FLAG(int, classifier_epochs, 25, "Epochs of the final classifiers.");
 ABSL_FLAG(int, classifier_batch_size, 256,
           "Samples per step of the final classifiers.");
@@ -175,6 +179,7 @@ absl::StatusOr<fe::TrainCommand> CommandFromFlags() {
   o.pretrain_epochs = absl::GetFlag(FLAGS_pretrain_epochs);
   o.pretrain_learning_rate = absl::GetFlag(FLAGS_pretrain_lr);
   o.synthetic_per_class = absl::GetFlag(FLAGS_n_syn);
+  o.synthetic_seen_per_class = absl::GetFlag(FLAGS_n_syn_seen);
   o.classifier_epochs = absl::GetFlag(FLAGS_classifier_epochs);
   o.classifier_batch_size = absl::GetFlag(FLAGS_classifier_batch_size);
   o.classifier_learning_rate = absl::GetFlag(FLAGS_classifier_lr);

@@ -45,9 +45,19 @@ void ResetClassifier(LinearClassifier& target, torch::Device device) {
 
 }  // namespace
 
+// Returns generated features [rows.size(0), d] for the class-table `rows`.
+torch::Tensor Generate(FeModel& model, const torch::Tensor& semantics,
+                       const torch::Tensor& rows) {
+  torch::Tensor noise = torch::randn(
+      {rows.size(0), model.config().noise_dim},
+      torch::TensorOptions().device(model.device()));
+  return model.generator()(semantics.index_select(0, rows), noise);
+}
+
 void TrainFinalClassifiers(FeModel& model, const torch::Tensor& features,
                            const torch::Tensor& rows,
                            const torch::Tensor& semantics,
+                           const torch::Tensor& seen_rows,
                            const torch::Tensor& unseen_rows,
                            const FinalClassifierOptions& options) {
   const torch::Device device = model.device();
@@ -56,23 +66,24 @@ void TrainFinalClassifiers(FeModel& model, const torch::Tensor& features,
 
   // [K2 * n_syn] table rows, each unseen class repeated n_syn times.
   torch::Tensor synthetic_rows = unseen_rows.repeat_interleave(per_class);
-  torch::Tensor real_inputs, synthetic_inputs;
+  torch::Tensor synthetic_seen_rows =
+      seen_rows.repeat_interleave(options.synthetic_seen_per_class);
+  torch::Tensor real_inputs, synthetic_inputs, synthetic_seen_inputs;
   {
     torch::NoGradGuard no_grad;
-    torch::Tensor noise = torch::randn(
-        {num_unseen * per_class, model.config().noise_dim},
-        torch::TensorOptions().device(device));
-    torch::Tensor synthetic = model.generator()(
-        semantics.index_select(0, synthetic_rows), noise);
     real_inputs = model.Enhance(features);
-    synthetic_inputs = model.Enhance(synthetic);
+    synthetic_inputs =
+        model.Enhance(Generate(model, semantics, synthetic_rows));
+    synthetic_seen_inputs =
+        model.Enhance(Generate(model, semantics, synthetic_seen_rows));
   }
 
   // The GZSL columns are the class-table rows, so rows are the labels.
   ResetClassifier(model.gzsl_classifier(), device);
-  FitClassifier(model.gzsl_classifier(),
-                torch::cat({real_inputs, synthetic_inputs}, 0),
-                torch::cat({rows, synthetic_rows}, 0), options);
+  FitClassifier(
+      model.gzsl_classifier(),
+      torch::cat({real_inputs, synthetic_inputs, synthetic_seen_inputs}, 0),
+      torch::cat({rows, synthetic_rows, synthetic_seen_rows}, 0), options);
 
   // ZSL columns follow the order of unseen_rows.
   torch::Tensor zsl_labels =

@@ -104,6 +104,8 @@ absl::Status TrainOptions::Validate() const {
       {"reconstruction_weight", reconstruction_weight},
       {"calibration", calibration},
       {"eval_every", static_cast<double>(eval_every)},
+      {"synthetic_seen_per_class",
+       static_cast<double>(synthetic_seen_per_class)},
       {"threads", static_cast<double>(threads)}};
   for (const auto& [name, value] : non_negative) {
     if (absl::Status s = CheckNonNegative(name, value); !s.ok()) return s;
@@ -151,6 +153,7 @@ nlohmann::json TrainOptions::ToJson() const {
       {"pretrain_epochs", pretrain_epochs},
       {"pretrain_learning_rate", pretrain_learning_rate},
       {"synthetic_per_class", synthetic_per_class},
+      {"synthetic_seen_per_class", synthetic_seen_per_class},
       {"classifier_epochs", classifier_epochs},
       {"classifier_batch_size", classifier_batch_size},
       {"classifier_learning_rate", classifier_learning_rate},

@@ -407,12 +407,15 @@ void FeTrainer::GeneratorStep(const torch::Tensor& batch, LossSums& sums) {
 GzslMetrics FeTrainer::TrainClassifiersAndEvaluate(Predictions* predictions) {
   FinalClassifierOptions classifier_options;
   classifier_options.synthetic_per_class = options_.synthetic_per_class;
+  classifier_options.synthetic_seen_per_class =
+      options_.synthetic_seen_per_class;
   classifier_options.epochs = options_.classifier_epochs;
   classifier_options.batch_size = options_.classifier_batch_size;
   classifier_options.learning_rate = options_.classifier_learning_rate;
   classifier_options.adam_beta1 = options_.adam_beta1;
   TrainFinalClassifiers(*model_, data_.features, data_.rows, data_.semantics,
-                        data_.unseen_rows, classifier_options);
+                        data_.seen_rows, data_.unseen_rows,
+                        classifier_options);
   return EvaluateModel(*model_, dataset_, options_.calibration, predictions);
 }
 

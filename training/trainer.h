@@ -107,6 +107,9 @@ struct TrainOptions {
 
   // Final classifiers.
   int synthetic_per_class = 300;  // n_syn per unseen class
+  // Generated samples per seen class in the GZSL classifier's training set
+  // (see FinalClassifierOptions); 0 uses real seen samples only.
+  int synthetic_seen_per_class = 0;
   int classifier_epochs = 25;
   int classifier_batch_size = 256;
   double classifier_learning_rate = 1e-3;
