@@ -95,7 +95,7 @@ class FeModel {
   torch::Tensor Enhance(const torch::Tensor& preprocessed) const;
 
   // raw: [B, feature_dim]. Returns GZSL log-probabilities
-  // [B, gzsl_class_ids().size()]. calibration >= 0 is subtracted from the
+  // [B, gzsl_class_ids().size()]. `calibration` is subtracted from the
   // seen-class scores before the softmax (calibrated stacking, Chao et al.
   // 2016); 0 turns it off.
   torch::Tensor GzslLogProbabilities(const torch::Tensor& raw,

@@ -81,7 +81,9 @@ SemanticScaler SemanticScaler::Fit(SemanticNormalization kind,
   if (kind != SemanticNormalization::kStandardizeL2) return scaler;
   torch::Tensor cpu = semantics.to(torch::kCPU, torch::kFloat64);
   torch::Tensor mean = cpu.mean(0);
-  torch::Tensor std = cpu.std(0, /*unbiased=*/false);
+  // Population standard deviation, written out because the std() overloads
+  // changed between LibTorch 1.x and 2.x.
+  torch::Tensor std = (cpu - mean).pow(2).mean(0).sqrt();
   torch::Tensor scale = torch::where(std > 0, 1.0 / std, torch::ones_like(std))
                             .to(torch::kFloat32)
                             .contiguous();

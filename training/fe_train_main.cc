@@ -1,18 +1,21 @@
 // fe-train: trains an FE model on an xlsa17 dataset directory, evaluates
 // it, and publishes it as a new snapshot version.
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spdlog/spdlog.h"
@@ -45,11 +48,11 @@ ABSL_FLAG(std::string, variant, "fe",
           "without N(x)), or f-clswgan (critic on (x, a), no N, no filter "
           "module, only adversarial and classification losses).");
 ABSL_FLAG(int, epochs, 30, "Adversarial training epochs (passes over trainval).");
-ABSL_FLAG(int, batch_size, 256, "Samples per training step.");
+ABSL_FLAG(int, batch_size, 64, "Samples per training step.");
 ABSL_FLAG(int, critic_steps, 5, "Critic updates per generator update.");
-ABSL_FLAG(double, generator_lr, 1e-4,
+ABSL_FLAG(double, generator_lr, 1e-3,
           "Adam learning rate of G, N and the filter module.");
-ABSL_FLAG(double, critic_lr, 1e-4, "Adam learning rate of the critic.");
+ABSL_FLAG(double, critic_lr, 1e-3, "Adam learning rate of the critic.");
 ABSL_FLAG(double, adam_beta1, 0.5, "Adam beta1 of every optimiser.");
 ABSL_FLAG(uint64_t, seed, 1, "Random seed; a CPU run is deterministic for it.");
 
@@ -67,15 +70,15 @@ ABSL_FLAG(std::string, generator_output, "relu",
           "Generator output activation: sigmoid, relu or none.");
 ABSL_FLAG(std::string, adversarial, "wgan-gp",
           "Adversarial objective: wgan-gp (Wasserstein critic with gradient "
-          "penalty) or log (the paper's log-loss form).");
-ABSL_FLAG(std::string, real_pair, "virtual",
-          "Real pair shown to the critic: virtual (x, N(x)) as in the paper, "
+          "penalty) or log (the log-loss form of the FE paper).");
+ABSL_FLAG(std::string, real_pair, "attribute",
+          "Real pair shown to the critic: virtual (x, N(x)) as in the FE paper, "
           "or attribute (x, a).");
 
 // Loss weights and loss parameters.
 ABSL_FLAG(double, adversarial_weight, 1.0, "Weight of L_adv; 0 = off.");
 ABSL_FLAG(double, gp_weight, 10.0, "Gradient penalty weight lambda; 0 = off.");
-ABSL_FLAG(double, cls_weight, 0.01, "Weight of L_cls; 0 = off.");
+ABSL_FLAG(double, cls_weight, 1.0, "Weight of L_cls; 0 = off.");
 ABSL_FLAG(double, dep_weight, 0.1, "Weight of L_dep; 0 = off.");
 ABSL_FLAG(double, rank_weight, 0.1, "Weight of L_rank; 0 = off.");
 ABSL_FLAG(double, ins_weight, 0.001, "Weight of L_ins; 0 = off.");
@@ -89,7 +92,7 @@ ABSL_FLAG(int, pretrain_epochs, 20,
           "Epochs of pre-training of the frozen seen-class classifier.");
 ABSL_FLAG(double, pretrain_lr, 1e-3,
           "Adam learning rate of the seen-class classifier.");
-ABSL_FLAG(int, n_syn, 300, "Generated features per unseen class.");
+ABSL_FLAG(int, n_syn, 200, "Generated features per unseen class.");
 ABSL_FLAG(int, n_syn_seen, 0,
           "Generated features per seen class added to the GZSL classifier's "
           "training set, so that looking generated does not mean unseen; "
@@ -101,7 +104,12 @@ ABSL_FLAG(double, classifier_lr, 1e-3,
           "Adam learning rate of the final classifiers.");
 ABSL_FLAG(double, calibration, 0.0,
           "Calibrated-stacking factor subtracted from seen-class "
-          "log-probabilities at evaluation; 0 = off.");
+          "log-probabilities at evaluation: positive favours unseen classes, "
+          "negative favours seen ones; 0 = off.");
+ABSL_FLAG(std::vector<std::string>, calibration_grid, {},
+          "Comma-separated calibrated-stacking factors to also evaluate the "
+          "final model with (prints U/S/H for each), for choosing "
+          "--calibration with --validation.");
 ABSL_FLAG(int, eval_every, 0,
           "Also evaluate every N epochs (and report the best H, labelled as "
           "chosen on the test set); 0 = evaluate after the last epoch only.");
@@ -139,6 +147,16 @@ absl::StatusOr<fe::TrainCommand> CommandFromFlags() {
   command.metrics_json = absl::GetFlag(FLAGS_metrics_json);
   command.validation = absl::GetFlag(FLAGS_validation);
   command.validation_holdout = absl::GetFlag(FLAGS_validation_holdout);
+
+  for (const std::string& text : absl::GetFlag(FLAGS_calibration_grid)) {
+    double value = 0;
+    if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid --calibration_grid value '", text,
+          "': expected numbers separated by commas"));
+    }
+    command.calibration_grid.push_back(value);
+  }
 
   fe::TrainOptions& o = command.options;
   auto variant = fe::ParseModelVariant(absl::GetFlag(FLAGS_variant));

@@ -10,7 +10,7 @@
 namespace fe {
 
 struct FinalClassifierOptions {
-  int synthetic_per_class = 300;  // generated samples per unseen class
+  int synthetic_per_class = 200;  // generated samples per unseen class
   // Generated samples per seen class added to the GZSL classifier's
   // training set. Without them every generated sample is unseen, and a
   // classifier on f(x) = [x ; N(x) ; E(x)] can learn "looks generated, so

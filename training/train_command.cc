@@ -1,11 +1,14 @@
 #include "training/train_command.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sys/resource.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "core/data/status_macros.h"
 #include "core/data/synthetic.h"
 #include "core/model_io.h"
@@ -73,6 +76,7 @@ absl::Status CheckCommand(const TrainCommand& command) {
     return absl::InvalidArgumentError(
         "--model is required: the name to publish the snapshot under");
   }
+  FE_RETURN_IF_ERROR(ValidateModelName(command.model));
   return command.options.Validate();
 }
 
@@ -92,14 +96,41 @@ absl::StatusOr<Xlsa17Dataset> LoadTrainingData(const std::string& data,
     options.seed = seed;
     return MakeSyntheticDataset(options);
   }
+  if (!std::filesystem::is_directory(data)) {
+    return absl::NotFoundError(absl::StrCat(
+        "dataset directory ", data, " does not exist; pass a directory in "
+        "the xlsa17 layout, or --data=synthetic for the built-in benchmark"));
+  }
   Xlsa17Options options;
   options.feature_file = feature_file;
-  return LoadXlsa17(data, options);
+  absl::StatusOr<Xlsa17Dataset> dataset = LoadXlsa17(data, options);
+  const std::filesystem::path feature_path =
+      std::filesystem::path(data) / feature_file;
+  if (absl::IsNotFound(dataset.status()) &&
+      !std::filesystem::exists(feature_path)) {
+    // Name the .mat files that are there, since the feature file name
+    // differs between releases (res101.mat, CNN_fea.mat).
+    std::vector<std::string> mat_files;
+    for (const auto& entry : std::filesystem::directory_iterator(data)) {
+      if (entry.path().extension() == ".mat") {
+        mat_files.push_back(entry.path().filename().string());
+      }
+    }
+    std::sort(mat_files.begin(), mat_files.end());
+    return absl::NotFoundError(absl::StrCat(
+        "feature file ", feature_path.string(), " not found; the directory "
+        "has ", mat_files.empty() ? "no .mat files" : absl::StrJoin(mat_files, ", "),
+        ". Name the feature file with --features"));
+  }
+  return dataset;
 }
 
 absl::Status RunTrainCommand(const TrainCommand& command,
                              const std::atomic<bool>* cancel) {
   FE_RETURN_IF_ERROR(CheckCommand(command));
+  // Check the device before loading data, so --device=cuda on a machine
+  // without CUDA fails at once.
+  FE_RETURN_IF_ERROR(ResolveDevice(command.options.device).status());
   // Open the store first, so a bad --snapshot_root fails before training.
   FE_ASSIGN_OR_RETURN(store,
                       SnapshotStore::Create({.root = command.snapshot_root}));
@@ -138,18 +169,28 @@ absl::Status RunTrainCommand(const TrainCommand& command,
                            : "CHOSEN ON THE TEST SET, optimistic",
         100 * b.t1, 100 * b.u, 100 * b.s, 100 * b.h);
   }
+  for (double calibration : command.calibration_grid) {
+    const GzslMetrics c =
+        EvaluateModel(*result.model, dataset, calibration, nullptr);
+    std::printf("calibration %.3f: U=%.2f%% S=%.2f%% H=%.2f%%\n", calibration,
+                100 * c.u, 100 * c.s, 100 * c.h);
+  }
   std::fflush(stdout);
 
   nlohmann::json metadata = {
       {"dataset", dataset.name},
       {"produced_by",
        {{"kind", "training"}, {"tool", "fe-train"},
-        {"data", command.data}, {"feature_file", command.feature_file},
-        {"validation", command.validation}}},
+        {"data", command.data}, {"validation", command.validation}}},
       {"training_options", command.options.ToJson()},
       {"metrics", MetricsToJson(m)},
       {"train_seconds", result.seconds},
       {"device", result.device}};
+  if (command.data != kSyntheticData) {
+    metadata["produced_by"]["feature_file"] = command.feature_file;
+  }
+  // Record the thread count that ran, since CPU results depend on it.
+  metadata["training_options"]["threads"] = result.threads;
   FE_ASSIGN_OR_RETURN(version, PublishFeModel(*store, command.model,
                                               *result.model, metadata));
   std::printf("published %s version %lld\n", command.model.c_str(),

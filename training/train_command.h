@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "training/trainer.h"
@@ -22,6 +23,9 @@ struct TrainCommand {
   std::string metrics_json;  // optional output path
   bool validation = false;
   double validation_holdout = 0.2;
+  // Calibrated-stacking factors to evaluate the final model with, besides
+  // options.calibration, for choosing the factor on the validation split.
+  std::vector<double> calibration_grid;
   TrainOptions options;
 };
 

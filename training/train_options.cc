@@ -1,5 +1,6 @@
 // Parsing, validation and JSON form of TrainOptions.
 
+#include <cmath>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -102,13 +103,16 @@ absl::Status TrainOptions::Validate() const {
       {"ranking_weight", ranking_weight},
       {"instance_weight", instance_weight},
       {"reconstruction_weight", reconstruction_weight},
-      {"calibration", calibration},
       {"eval_every", static_cast<double>(eval_every)},
       {"synthetic_seen_per_class",
        static_cast<double>(synthetic_seen_per_class)},
       {"threads", static_cast<double>(threads)}};
   for (const auto& [name, value] : non_negative) {
     if (absl::Status s = CheckNonNegative(name, value); !s.ok()) return s;
+  }
+  if (!std::isfinite(calibration)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "option calibration is ", calibration, ", expected a finite number"));
   }
   if (adam_beta1 < 0 || adam_beta1 >= 1) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -582,7 +582,10 @@ absl::StatusOr<TrainResult> TrainFe(const Xlsa17Dataset& dataset,
   torch::set_num_threads(threads);
 
   FeTrainer trainer(dataset, ApplyVariant(options), device);
-  return RunTorch("FE training", [&] { return trainer.Run(on_epoch, cancel); });
+  absl::StatusOr<TrainResult> result =
+      RunTorch("FE training", [&] { return trainer.Run(on_epoch, cancel); });
+  if (result.ok()) result->threads = threads;
+  return result;
 }
 
 }  // namespace fe

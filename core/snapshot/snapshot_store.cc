@@ -580,4 +580,8 @@ absl::StatusOr<std::vector<int64_t>> SnapshotStore::Prune(
   return removed;
 }
 
+absl::Status ValidateModelName(const std::string& name) {
+  return ValidateName("model name", name);
+}
+
 }  // namespace fe

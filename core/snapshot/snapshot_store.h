@@ -117,6 +117,11 @@ class SnapshotStore {
   std::string root_;
 };
 
+// Checks `name` against the model name rule of Publish; INVALID_ARGUMENT
+// names the value and the rule. Lets a caller reject a bad name before it
+// does expensive work such as training.
+absl::Status ValidateModelName(const std::string& name);
+
 // Returns the lowercase hex SHA-256 digest of `data` (FIPS 180-4).
 std::string Sha256Hex(const std::string& data);
 
