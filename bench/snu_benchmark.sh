@@ -5,7 +5,7 @@
 # $OUT and prints the summary table.
 #
 # Usage: FE_DATA_DIR=/path/to/data bench/snu_benchmark.sh [ROW...]
-#   ROW is one of: fe fe-paper-pair fe-latent fe-att no-dep no-rank f-clswgan
+#   ROW is one of: fe f-clswgan fe-latent fe-att no-dep no-rank fe-paper-pair
 #   (default: all). Set SEEDS="1 2 3" and DATASETS="la oh" to narrow a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ seeds=${SEEDS:-1 2 3}
 datasets=${DATASETS:-la oh}
 rows=("$@")
 if ((${#rows[@]} == 0)); then
-  rows=(fe fe-paper-pair fe-latent fe-att no-dep no-rank f-clswgan)
+  rows=(fe f-clswgan fe-latent fe-att no-dep no-rank fe-paper-pair)
 fi
 mkdir -p "$out"
 
@@ -34,37 +34,44 @@ dataset_flags() {
   esac
 }
 
-# n_syn per unseen class (and per seen class for the GZSL classifier) of FE
-# and its ablations, and of f-CLSWGAN.
-fe_synthetic() {
+# n_syn per unseen class and the calibrated-stacking factor of FE (shared
+# by its ablations), of FE with the paper's (x, N(x)) pairs, and of
+# f-CLSWGAN, each chosen on the validation split.
+fe_settings() {
   case $1 in
-    la) echo "--n_syn 200 --n_syn_seen 0" ;;
-    oh) echo "--n_syn 200 --n_syn_seen 0" ;;
+    la) echo "--n_syn 200 --calibration 0" ;;
+    oh) echo "--n_syn 200 --calibration 1" ;;
   esac
 }
-baseline_synthetic() {
+paper_pair_settings() {
   case $1 in
-    la) echo "--n_syn 50" ;;
-    oh) echo "--n_syn 50" ;;
+    la) echo "--n_syn 200 --calibration 0" ;;
+    oh) echo "--n_syn 200 --calibration 1.5" ;;
+  esac
+}
+baseline_settings() {
+  case $1 in
+    la) echo "--n_syn 50 --calibration -0.25" ;;
+    oh) echo "--n_syn 50 --calibration -0.25" ;;
   esac
 }
 
 row_flags() {
   local row=$1 dataset=$2
   case $row in
-    fe) echo "--variant fe --real_pair attribute $(fe_synthetic "$dataset")" ;;
-    fe-paper-pair) echo "--variant fe --real_pair virtual $(fe_synthetic "$dataset")" ;;
-    fe-latent) echo "--variant fe-latent --real_pair attribute $(fe_synthetic "$dataset")" ;;
-    fe-att) echo "--variant fe-att --real_pair attribute $(fe_synthetic "$dataset")" ;;
-    no-dep) echo "--variant fe --real_pair attribute --dep_weight 0 $(fe_synthetic "$dataset")" ;;
-    no-rank) echo "--variant fe --real_pair attribute --rank_weight 0 $(fe_synthetic "$dataset")" ;;
-    f-clswgan) echo "--variant f-clswgan $(baseline_synthetic "$dataset")" ;;
+    fe) echo "--variant fe --real_pair attribute $(fe_settings "$dataset")" ;;
+    fe-paper-pair) echo "--variant fe --real_pair virtual $(paper_pair_settings "$dataset")" ;;
+    fe-latent) echo "--variant fe-latent --real_pair attribute $(fe_settings "$dataset")" ;;
+    fe-att) echo "--variant fe-att --real_pair attribute $(fe_settings "$dataset")" ;;
+    no-dep) echo "--variant fe --real_pair attribute --dep_weight 0 $(fe_settings "$dataset")" ;;
+    no-rank) echo "--variant fe --real_pair attribute --rank_weight 0 $(fe_settings "$dataset")" ;;
+    f-clswgan) echo "--variant f-clswgan $(baseline_settings "$dataset")" ;;
     *) echo "unknown row '$row'" >&2; return 2 ;;
   esac
 }
 
-for dataset in $datasets; do
-  for row in "${rows[@]}"; do
+for row in "${rows[@]}"; do
+  for dataset in $datasets; do
     for seed in $seeds; do
       name="$dataset-$row-seed$seed"
       # shellcheck disable=SC2046  # the flag strings are meant to split

@@ -120,7 +120,7 @@ struct TrainOptions {
   int classifier_batch_size = 256;
   double classifier_learning_rate = 1e-3;
   // Calibrated-stacking factor subtracted from seen-class log-probabilities
-  // at evaluation (stored with the model for serving). Positive favours
+  // at evaluation (recorded in the snapshot manifest). Positive favours
   // unseen classes, negative favours seen ones; 0 turns it off.
   double calibration = 0.0;
   // Evaluate every this many epochs as well as after the last one; 0 only
