@@ -11,9 +11,9 @@
 //
 // FLOP COUNT. Only the matrix products of the Linear layers are counted (the
 // elementwise work, Adam updates and losses are not), with the usual
-// convention: a product of a [B, in] batch with an [in, out] weight costs
-// 2 B in out for the forward pass, the same again for the gradient of its
-// input, and the same again for the gradient of its weight. Each pass is
+// convention. A product of a [B, in] batch with an [in, out] weight costs
+// 2 B in out for the forward pass. The gradient of its input costs the same
+// again, and so does the gradient of its weight. Each pass is
 // counted with the gradients it really computes: the critic's passes in the
 // critic step get weight gradients, its passes in the generator step only
 // input gradients, and passes under no_grad only the forward. The gradient
@@ -23,8 +23,6 @@
 // Usage:
 //   fe-bench-train-speed [--splits PATH/CUB/att_splits.mat] [--batch_size N]
 //                        [--threads N] [--warmup_epochs N] [--json FILE]
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -42,6 +40,7 @@
 #include "core/data/synthetic.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
+#include "training/train_command.h"
 #include "training/trainer.h"
 
 ABSL_FLAG(std::string, splits, "",
@@ -144,12 +143,6 @@ EpochFlops CountEpochFlops(const FeModelConfig& m, int64_t critic_hidden,
   const double steps = std::ceil(static_cast<double>(num_samples) / b);
   flops.epoch = steps * (o.critic_steps * flops.critic_step + g);
   return flops;
-}
-
-double PeakRssMib() {
-  struct rusage usage {};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 int Run() {

@@ -3,8 +3,8 @@
 // so that new unseen classes can be synthesised later) and the final
 // classifiers.
 //
-// Thread-safety: after construction a FeModel is immutable in practice;
-// the const methods run forward passes without autograd and may be called
+// Thread-safety: after construction a FeModel is not modified in practice.
+// The const methods run forward passes without autograd and may be called
 // from many threads at once. The trainer mutates the modules through the
 // non-const accessors before it publishes the model.
 

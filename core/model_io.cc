@@ -103,15 +103,17 @@ json ConfigToJson(const FeModelConfig& config) {
         {"use_core_features", config.layout.use_core_features}}}};
 }
 
+// Returns manifest[key], or an empty object when the manifest has no such
+// field, so that the Get* helpers report the missing field by its path.
+const json& Section(const json& manifest, const std::string& key) {
+  static const json* const kEmpty = new json(json::object());
+  return manifest.contains(key) ? manifest[key] : *kEmpty;
+}
+
 absl::StatusOr<FeModelConfig> ConfigFromJson(const json& manifest) {
   FeModelConfig config;
-  const json empty = json::object();
-  const json& dims =
-      manifest.contains("dimensions") ? manifest["dimensions"] : empty;
-  const json& arch =
-      manifest.contains("architecture") ? manifest["architecture"] : empty;
-  const json& prep =
-      manifest.contains("preprocessing") ? manifest["preprocessing"] : empty;
+  const json& dims = Section(manifest, "dimensions");
+  const json& arch = Section(manifest, "architecture");
   FE_ASSIGN_OR_RETURN(feature_dim, GetInt(dims, "feature_dim", "dimensions"));
   FE_ASSIGN_OR_RETURN(attribute_dim,
                       GetInt(dims, "attribute_dim", "dimensions"));
@@ -144,9 +146,7 @@ absl::StatusOr<FeModelConfig> ConfigFromJson(const json& manifest) {
 }
 
 absl::StatusOr<FeatureScaler> ScalerFromJson(const json& manifest) {
-  const json empty = json::object();
-  const json& prep =
-      manifest.contains("preprocessing") ? manifest["preprocessing"] : empty;
+  const json& prep = Section(manifest, "preprocessing");
   FE_ASSIGN_OR_RETURN(kind_name,
                       GetString(prep, "feature_scaling", "preprocessing"));
   FE_ASSIGN_OR_RETURN(kind, ParseFeatureScaling(kind_name));
@@ -161,9 +161,7 @@ absl::StatusOr<FeatureScaler> ScalerFromJson(const json& manifest) {
 }
 
 absl::StatusOr<SemanticScaler> SemanticScalerFromJson(const json& manifest) {
-  const json empty = json::object();
-  const json& prep =
-      manifest.contains("preprocessing") ? manifest["preprocessing"] : empty;
+  const json& prep = Section(manifest, "preprocessing");
   FE_ASSIGN_OR_RETURN(kind_name, GetString(prep, "semantic_normalization",
                                            "preprocessing"));
   FE_ASSIGN_OR_RETURN(kind, ParseSemanticNormalization(kind_name));

@@ -33,10 +33,10 @@
 namespace fe {
 
 // Output nonlinearity of the generator. ReLU (the f-CLSWGAN choice)
-// matches non-negative features, scaled or not; Sigmoid (the CE-GZSL choice)
-// bounds outputs to (0, 1) but saturates where real features are exactly 0,
-// which stalled training in our runs on MinMax-scaled features; None leaves
-// the output linear.
+// matches non-negative features, scaled or not. Sigmoid (the CE-GZSL
+// choice) bounds outputs to (0, 1) but saturates where real features are
+// exactly 0, which stalled training on MinMax-scaled features in our runs.
+// None leaves the output linear.
 enum class GeneratorOutput { kSigmoid, kRelu, kNone };
 
 absl::StatusOr<GeneratorOutput> ParseGeneratorOutput(const std::string& name);

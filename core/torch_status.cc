@@ -12,8 +12,8 @@ absl::Status StatusFromCurrentException(absl::string_view context) {
   try {
     throw;
   } catch (const c10::Error& e) {
-    // what_without_backtrace() keeps the message readable; the C++ backtrace
-    // that what() appends helps nobody reading a log line or an RPC status.
+    // what_without_backtrace() keeps the message readable, because the C++
+    // backtrace that what() appends is noise in a log line or RPC status.
     return absl::InternalError(
         absl::StrCat(context, ": ", e.what_without_backtrace()));
   } catch (const std::exception& e) {

@@ -29,10 +29,12 @@ struct FinalClassifierOptions {
 //     generated samples, over every class of the table;
 //   - the ZSL classifier on f(x) of the generated unseen samples, over the
 //     unseen classes.
-// features: [N, d] preprocessed real seen samples; rows: [N] int64 class
-// table rows; semantics: [T, p] normalised class table; unseen_rows: [K2]
-// int64 table rows of the unseen classes; seen_rows: [K1] int64 table rows
-// of the seen classes. All on model.device().
+// Arguments, all on model.device():
+//   features     [N, d] float32, preprocessed real seen samples
+//   rows         [N] int64, their class table rows
+//   semantics    [T, p] float32, the normalised class table
+//   seen_rows    [K1] int64, table rows of the seen classes
+//   unseen_rows  [K2] int64, table rows of the unseen classes
 void TrainFinalClassifiers(FeModel& model, const torch::Tensor& features,
                            const torch::Tensor& rows,
                            const torch::Tensor& semantics,

@@ -18,13 +18,6 @@
 namespace fe {
 namespace {
 
-// Returns the peak resident set size of this process in MiB.
-double PeakRssMib() {
-  struct rusage usage {};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
-}
-
 nlohmann::json MetricsToJson(const GzslMetrics& metrics) {
   return {{"t1", metrics.t1}, {"u", metrics.u}, {"s", metrics.s},
           {"h", metrics.h}};
@@ -81,6 +74,12 @@ absl::Status CheckCommand(const TrainCommand& command) {
 }
 
 }  // namespace
+
+double PeakRssMib() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
 
 absl::StatusOr<Xlsa17Dataset> LoadTrainingData(const std::string& data,
                                                const std::string& feature_file,

@@ -42,6 +42,9 @@ absl::StatusOr<Xlsa17Dataset> LoadTrainingData(const std::string& data,
                                                const std::string& feature_file,
                                                uint64_t seed);
 
+// Returns the peak resident set size of this process in MiB.
+double PeakRssMib();
+
 }  // namespace fe
 
 #endif  // FE_TRAINING_TRAIN_COMMAND_H_

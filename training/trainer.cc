@@ -48,22 +48,15 @@ torch::Tensor ToLongTensor(const std::vector<int64_t>& values) {
   return torch::tensor(values, torch::kInt64);
 }
 
-// Applies the structural switches of a named variant.
+// Applies the loss switches of a named variant. Only f-CLSWGAN changes
+// options; the FE variants differ in the layout of f(x) alone (LayoutOf).
 TrainOptions ApplyVariant(TrainOptions options) {
-  switch (options.variant) {
-    case ModelVariant::kFe:
-      break;
-    case ModelVariant::kFeLatent:
-      break;
-    case ModelVariant::kFeAtt:
-      break;
-    case ModelVariant::kFClsWgan:
-      options.real_pair = RealPair::kClassSemantics;
-      options.dependency_weight = 0;
-      options.ranking_weight = 0;
-      options.instance_weight = 0;
-      options.reconstruction_weight = 0;
-      break;
+  if (options.variant == ModelVariant::kFClsWgan) {
+    options.real_pair = RealPair::kClassSemantics;
+    options.dependency_weight = 0;
+    options.ranking_weight = 0;
+    options.instance_weight = 0;
+    options.reconstruction_weight = 0;
   }
   return options;
 }
@@ -244,11 +237,12 @@ void FeTrainer::PretrainSeenClassifier() {
   for (auto& p : seen_classifier_->parameters()) p.requires_grad_(false);
 
   torch::NoGradGuard no_grad;
-  torch::Tensor loss = ClassificationLoss(seen_classifier_(data_.features),
-                                          data_.seen_positions);
-  torch::Tensor accuracy =
-      seen_classifier_(data_.features).argmax(1).eq(data_.seen_positions)
-          .to(torch::kFloat64).mean();
+  torch::Tensor logits = seen_classifier_(data_.features);
+  torch::Tensor loss = ClassificationLoss(logits, data_.seen_positions);
+  torch::Tensor accuracy = logits.argmax(1)
+                               .eq(data_.seen_positions)
+                               .to(torch::kFloat64)
+                               .mean();
   spdlog::info("pretrained seen-class classifier train_loss={:.4f} "
                "train_accuracy={:.4f}",
                Value(loss), Value(accuracy));

@@ -38,7 +38,7 @@ enum class AdversarialLoss {
   kLogLoss,        // the log-loss form of FE Eq. 4, non-saturating for G
 };
 
-// What the critic sees as the real pair.
+// The pair the critic scores as real.
 enum class RealPair {
   kVirtualSemantics,  // (x, N(x)), the BiGAN arrangement of FE Eq. 4
   kClassSemantics,    // (x, a), the conditional-GAN arrangement
@@ -68,10 +68,10 @@ std::string RealPairName(RealPair pair);
 // ResolveArchitecture). The learning rates, L_cls weight, real pair and
 // n_syn were chosen on the validation split of SNU-B36-EX
 // (bench/RESULTS.md): with the reference values (1e-4, 0.01) the generator
-// had not learnt the class conditioning after 30 epochs there. The batch
-// size of 256 keeps CUB-scale training at about half the CPU matmul rate
-// (64 reaches a fifth); the SNU-B36-EX runs, with 40 samples per class,
-// use 64.
+// had not learnt the class conditioning after 30 epochs there. A batch
+// size of 256 runs CUB-scale training at about half the CPU matmul rate,
+// where 64 reaches a fifth. The SNU-B36-EX runs, with 40 samples per
+// class, use 64.
 struct TrainOptions {
   ModelVariant variant = ModelVariant::kFe;
 
